@@ -1,0 +1,137 @@
+# Hands-on Kubernetes demos on minikube. Run `make` for the list of targets.
+# Keeps to GNU Make 3.81 and POSIX sh, which is what macOS ships.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+# minikube profile the demos own; every kubectl call names its context.
+PROFILE ?= k8s-demo
+# CPUs and memory (MB) of the profile when the demos start it.
+CPUS ?= 2
+MEMORY ?= 4096
+# Kubernetes version of the profile (empty: the version the drivers pin).
+K8S_VERSION ?=
+# Pause between demo steps: auto (only with a terminal), 1 or 0.
+PAUSE ?= auto
+# PLAN=1 prints a demo's commands without running anything.
+PLAN ?=
+# Python for the demo drivers (3.9 or newer; the one macOS ships works).
+DEMO_PYTHON ?= python3
+# Python for the apps and the tests (3.11 or newer).
+PYTHON ?= python3
+# Where demos write their results (the HPA timeline and chart).
+OUT_DIR ?= out
+export PROFILE CPUS MEMORY K8S_VERSION PAUSE PLAN OUT_DIR
+
+DEMO_VENV := .venv-demo
+VENV := .venv
+DEMO := $(DEMO_VENV)/bin/python -m demos
+PYTEST := $(VENV)/bin/pytest
+YAML_DIRS := replicaset hpa ipc ingress control-plane declarative
+
+##@ Setup
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} \
+	/^##@/ {printf "\n%s\n", substr($$0, 5)} \
+	/^[a-zA-Z0-9_-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo ""
+	@echo "Knobs: PROFILE=$(PROFILE) CPUS=$(CPUS) MEMORY=$(MEMORY) PAUSE=$(PAUSE) PLAN=1 (print only)"
+
+$(DEMO_VENV)/.installed: demos/requirements.txt
+	@command -v $(DEMO_PYTHON) >/dev/null 2>&1 || { \
+	  echo "error: $(DEMO_PYTHON) not found. The demo drivers need Python 3.9 or newer."; \
+	  echo "  macOS: xcode-select --install (ships python3), or brew install python"; \
+	  echo "  Linux: sudo apt-get install python3 python3-venv (or your distribution's package)"; \
+	  exit 2; }
+	$(DEMO_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 9))' || { \
+	  echo "error: $(DEMO_PYTHON) is older than 3.9; set DEMO_PYTHON to a newer one."; exit 2; }
+	$(DEMO_PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install --quiet -r demos/requirements.txt
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 && \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "error: the apps and tests need Python 3.11 or newer; PYTHON=$(PYTHON) is missing or older."; \
+	  echo "  macOS: brew install python@3.12, then make test PYTHON=python3.12"; \
+	  echo "         (or: uv python install 3.12, then make test PYTHON=\"\$$(uv python find 3.12)\")"; \
+	  echo "  Linux: sudo apt-get install python3.11-venv (or newer), or uv as above"; \
+	  exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet '.[test]'
+	@touch $@
+
+.PHONY: setup
+setup: $(DEMO_VENV)/.installed $(VENV)/.installed ## Create both virtual environments
+
+.PHONY: check
+check: $(DEMO_VENV)/.installed ## Check Docker, minikube and kubectl; list every problem at once
+	$(DEMO) check
+
+.PHONY: prefetch
+prefetch: $(DEMO_VENV)/.installed ## Download and build everything ahead (for a workshop)
+	$(DEMO) prefetch
+
+##@ Cluster
+
+.PHONY: up
+up: $(DEMO_VENV)/.installed ## Start the demos' minikube profile (skips if running)
+	$(DEMO) up
+
+.PHONY: status
+status: ## Show the profile's status
+	minikube -p $(PROFILE) status
+
+.PHONY: images
+images: $(DEMO_VENV)/.installed ## Build every image inside the minikube node
+	$(DEMO) build
+
+.PHONY: down
+down: $(DEMO_VENV)/.installed ## Delete the demos' minikube profile
+	$(DEMO) down
+
+##@ Demos
+
+.PHONY: demo-replicaset
+demo-replicaset: $(DEMO_VENV)/.installed ## Self-healing, scaling, rolling update and rollback
+	$(DEMO) run replicaset
+
+##@ Apps
+
+.PHONY: run-web
+run-web: $(VENV)/.installed ## Serve the web app on http://127.0.0.1:8080 without Kubernetes
+	PYTHONPATH=apps/web HOST=127.0.0.1 $(VENV)/bin/python -m web
+
+##@ Test
+
+.PHONY: test
+test: lint ## Run every test tier that needs no cluster (lint included)
+	$(PYTEST) tests
+
+.PHONY: lint
+lint: $(VENV)/.installed ## Lint Python (ruff) and YAML (yamllint)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/yamllint --strict $(wildcard $(YAML_DIRS)) .yamllint
+
+.PHONY: test-containers
+test-containers: $(VENV)/.installed ## Build every image and test it in Docker (Linux)
+	$(PYTEST) -m containers tests/containers
+
+.PHONY: e2e
+e2e: $(VENV)/.installed ## Run the demos against the profile's cluster and check their claims
+	$(PYTEST) -m e2e tests/e2e
+
+##@ Cleanup
+
+.PHONY: clean-replicaset
+clean-replicaset: $(DEMO_VENV)/.installed ## Delete the ReplicaSet demo's namespace and wait
+	$(DEMO) clean replicaset
+
+.PHONY: distclean
+distclean: ## Remove the virtual environments and demo results
+	rm -rf $(DEMO_VENV) $(VENV) $(OUT_DIR)
