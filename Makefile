@@ -133,10 +133,11 @@ test: lint ## Run every test tier that needs no cluster (lint included)
 	$(PYTEST) tests
 
 .PHONY: lint
-lint: $(VENV)/.installed ## Lint Python (ruff) and YAML (yamllint)
+lint: $(VENV)/.installed ## Lint Python (ruff, vermin), YAML (yamllint), Dockerfiles (hadolint)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/yamllint --strict $(wildcard $(YAML_DIRS)) .yamllint
+	$(PYTEST) -q tests/test_lint.py
 
 .PHONY: test-containers
 test-containers: $(VENV)/.installed ## Build every image and test it in Docker (Linux)

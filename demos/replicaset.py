@@ -223,7 +223,7 @@ class ReplicaSetDemo(Demo):
                     f"{name} {ready}/{spec}"
                     for name, (spec, ready) in sorted(sizes.items())
                 )
-                rows.append((f"{watch.elapsed_s():5.1f}", cells))
+                rows.append((f"{watch.elapsed_s():.1f}", cells))
                 ctx.console.note(
                     f"{watch.elapsed_s():5.1f} s  ReplicaSet ready/desired: {cells}"
                 )
