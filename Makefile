@@ -109,7 +109,7 @@ demo-ipc: $(DEMO_VENV)/.installed ## Async job queue: FastAPI API, Redis and arq
 	$(DEMO) run ipc
 
 .PHONY: demo-ingress
-demo-ingress: $(DEMO_VENV)/.installed ## Host and path routing through an Ingress
+demo-ingress: $(DEMO_VENV)/.installed ## Host, wildcard and path routing through ingress-nginx
 	$(DEMO) run ingress
 
 .PHONY: demo-control-plane
@@ -128,8 +128,14 @@ run-web: $(VENV)/.installed ## Serve the web app on http://127.0.0.1:8080 withou
 
 ##@ Test
 
+# npm packages of the Gateway API model check; without npm those tests skip.
+GATEWAY_MODULES := tests/gateway/node_modules/.package-lock.json
+$(GATEWAY_MODULES): tests/gateway/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/gateway --no-audit --no-fund; \
+	else echo "npm not found: the Gateway API model tests skip (install Node.js 20 or newer)"; fi
+
 .PHONY: test
-test: lint ## Run every test tier that needs no cluster (lint included)
+test: lint $(GATEWAY_MODULES) ## Run every test tier that needs no cluster (lint included)
 	$(PYTEST) tests
 
 .PHONY: lint
@@ -140,7 +146,7 @@ lint: $(VENV)/.installed ## Lint Python (ruff, vermin), YAML (yamllint), Dockerf
 	$(PYTEST) -q tests/test_lint.py
 
 .PHONY: test-containers
-test-containers: $(VENV)/.installed ## Build every image and test it in Docker (Linux)
+test-containers: $(VENV)/.installed ## Build and run every image in Docker (Linux; start one with .ci/start-dockerd)
 	$(PYTEST) -m containers tests/containers
 
 .PHONY: e2e
@@ -162,7 +168,7 @@ clean-ipc: $(DEMO_VENV)/.installed ## Delete the IPC demo's namespace, volume cl
 	$(DEMO) clean ipc
 
 .PHONY: clean-ingress
-clean-ingress: $(DEMO_VENV)/.installed ## Delete the Ingress demo's namespace
+clean-ingress: $(DEMO_VENV)/.installed ## Delete the Ingress demo's namespace (the addon stays)
 	$(DEMO) clean ingress
 
 .PHONY: clean-control-plane

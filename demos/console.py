@@ -35,8 +35,9 @@ class Console:
         self.write()
         self.write(self._paint(f"== {self.step_number}. {title}", "1;36"))
 
-    def command(self, argv: Sequence[str]) -> None:
-        self.write(self._paint("$ " + format_command(argv), "1"))
+    def command(self, argv: Sequence[str], background: bool = False) -> None:
+        line = "$ " + format_command(argv) + (" &" if background else "")
+        self.write(self._paint(line, "1"))
 
     def note(self, text: str) -> None:
         self.write(self._paint("   " + text, "2"))

@@ -88,7 +88,7 @@ class Runner:
     ) -> Optional[subprocess.Popen]:
         """Start ``argv`` in the background; it is stopped by ``stop_background``."""
         if show:
-            self.console.command(list(argv) + ["&"])
+            self.console.command(argv, background=True)
         if self.plan:
             return None
         sink = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
