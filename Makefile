@@ -113,7 +113,7 @@ demo-ingress: $(DEMO_VENV)/.installed ## Host, wildcard and path routing through
 	$(DEMO) run ingress
 
 .PHONY: demo-control-plane
-demo-control-plane: $(DEMO_VENV)/.installed ## Find each control plane component in the cluster
+demo-control-plane: $(DEMO_VENV)/.installed ## Map the control plane diagram to the cluster; watch a controller
 	$(DEMO) run control-plane
 
 .PHONY: demo-declarative
@@ -176,7 +176,7 @@ clean-control-plane: $(DEMO_VENV)/.installed ## Delete the control plane demo's 
 	$(DEMO) clean control-plane
 
 .PHONY: clean-declarative
-clean-declarative: $(DEMO_VENV)/.installed ## Delete the declarative demo's namespace
+clean-declarative: $(DEMO_VENV)/.installed ## Delete the declarative demo's namespace and working copy
 	$(DEMO) clean declarative
 
 .PHONY: clean

@@ -39,6 +39,8 @@ def load_demo(name: str) -> Demo:
 def demo_names() -> List[str]:
     names = []
     for info in pkgutil.iter_modules(demos.__path__):
+        if info.name.startswith("_"):
+            continue  # __main__ would run the command line again
         module = importlib.import_module(f"demos.{info.name}")
         if isinstance(getattr(module, "DEMO", None), Demo):
             names.append(info.name.replace("_", "-"))

@@ -1,0 +1,34 @@
+import os
+
+import pytest
+
+from demos.declarative import DEMO
+from demos.declarative_steps import EDITED_REPLICAS, PRUNED_OBJECT
+from demos.framework import clean_demo, run_demo
+
+pytestmark = pytest.mark.e2e
+
+
+def check(report, fragment):
+    matches = [c for c in report.checks if fragment in c.description]
+    assert matches, f"no check mentions {fragment!r}"
+    return all(c.passed for c in matches)
+
+
+def test_declarative_demo_claims(cluster):
+    report = run_demo(DEMO, cluster)
+    try:
+        assert check(report, "second kubectl create failed with AlreadyExists")
+        assert report.data["second_create_exit_code"] != 0
+        assert check(report, "second kubectl apply left every object unchanged")
+        assert set(report.data["second_apply"].values()) == {"unchanged"}
+        assert report.data["diff_exit_codes"] == [1, 1]
+        assert check(report, "kubectl diff changed nothing")
+        assert report.data["replicas_after_reapply"] == EDITED_REPLICAS
+        assert check(report, f"a plain apply left {PRUNED_OBJECT}")
+        assert report.data["pruned"] == [PRUNED_OBJECT]
+        assert check(report, f"apply --prune deleted {PRUNED_OBJECT}")
+        assert report.passed
+    finally:
+        clean_demo(DEMO, cluster)
+    assert not os.path.exists(os.path.join(cluster.out_dir, "declarative"))
