@@ -22,6 +22,9 @@ PYTHON ?= python3
 # Where demos write their results (the HPA timeline and chart).
 OUT_DIR ?= out
 export PROFILE CPUS MEMORY K8S_VERSION PAUSE PLAN OUT_DIR
+# The HPA demo's load reads LOAD_USERS, LOAD_SPAWN_RATE, LOAD_DURATION (s),
+# LOAD_CPU_MS, LOAD_USER_RPS and LOAD_CLOSE_CONNECTIONS from the environment;
+# hpa/README.md describes them (for example: make demo-hpa LOAD_USERS=12).
 
 DEMO_VENV := .venv-demo
 VENV := .venv

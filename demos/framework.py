@@ -49,6 +49,9 @@ class Demo:
     # Third-party images the manifests use, pulled ahead by `make prefetch`.
     pulled_images: Sequence[str] = ()
 
+    def validate(self) -> None:
+        """Reject the demo's own settings before anything starts (raise ValueError)."""
+
     def apply(self, ctx: Context) -> None:
         ctx.kube.run(["apply", "-f", self.manifests])
 
@@ -103,6 +106,10 @@ def run_demo(
     """Run ``demo`` from prerequisites to verdict and return its report."""
     ctx = Context(settings, console)
     report = Report(demo.name)
+    try:
+        demo.validate()
+    except ValueError as exc:
+        raise PrerequisiteError(str(exc)) from exc
     if not ctx.plan:
         problems = find_problems(settings)
         if problems:
