@@ -1,0 +1,1 @@
+"""FastAPI app of the IPC demo: enqueues calculation jobs in Redis, returns results."""
