@@ -108,7 +108,7 @@ demo-hpa: $(DEMO_VENV)/.installed ## Autoscaling on CPU under locust load, with 
 	$(DEMO) run hpa
 
 .PHONY: demo-ipc
-demo-ipc: $(DEMO_VENV)/.installed ## Async job queue: FastAPI API, Redis and arq workers
+demo-ipc: $(DEMO_VENV)/.installed ## API -> Redis -> workers: shared jobs, redelivery, durable queue
 	$(DEMO) run ipc
 
 .PHONY: demo-ingress
@@ -128,6 +128,10 @@ demo-declarative: $(DEMO_VENV)/.installed ## apply vs create, diff, pruning, dri
 .PHONY: run-web
 run-web: $(VENV)/.installed ## Serve the web app on http://127.0.0.1:8080 without Kubernetes
 	PYTHONPATH=apps/web HOST=127.0.0.1 $(VENV)/bin/python -m web
+
+.PHONY: run-ipc
+run-ipc: $(VENV)/.installed ## Run Redis, the API and a worker on localhost (needs redis-server)
+	$(VENV)/bin/python -m demos.local_ipc
 
 ##@ Test
 
@@ -167,7 +171,7 @@ clean-hpa: $(DEMO_VENV)/.installed ## Stop the load and delete the HPA demo's na
 	$(DEMO) clean hpa
 
 .PHONY: clean-ipc
-clean-ipc: $(DEMO_VENV)/.installed ## Delete the IPC demo's namespace, volume claims included
+clean-ipc: $(DEMO_VENV)/.installed ## Delete the IPC demo's namespace, claims and volumes, and wait
 	$(DEMO) clean ipc
 
 .PHONY: clean-ingress

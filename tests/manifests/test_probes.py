@@ -34,7 +34,10 @@ def app_paths(package):
     app = importlib.import_module(f"{package}.app").create_app(settings)
     while not isinstance(app, FastAPI):
         app = app.app  # unwrap the ASGI middleware around the FastAPI app
-    return {route.path for route in app.routes}
+    # Routers included with include_router do not list their routes here,
+    # so the OpenAPI paths cover them.
+    paths = {route.path for route in app.routes if hasattr(route, "path")}
+    return paths | set(app.openapi()["paths"])
 
 
 PARAMS = list(our_probes())

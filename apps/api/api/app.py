@@ -23,7 +23,10 @@ from api.store import RedisStore
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, shutdown: ShutdownState) -> ASGIApp:
+def create_app(settings: Settings, shutdown: ShutdownState | None = None) -> ASGIApp:
+    """Build the ASGI app; pass the server's ShutdownState so /readyz sees a drain."""
+    if shutdown is None:
+        shutdown = ShutdownState()
     store = RedisStore(settings)
     jobs = JobService(store.redis, settings)
 
