@@ -131,7 +131,7 @@ run-web: $(VENV)/.installed ## Serve the web app on http://127.0.0.1:8080 withou
 
 .PHONY: run-ipc
 run-ipc: $(VENV)/.installed ## Run Redis, the API and a worker on localhost (needs redis-server)
-	$(VENV)/bin/python -m demos.local_ipc
+	$(VENV)/bin/python -m demos.ipc.local
 
 ##@ Test
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import yaml
 
 from demos.console import Console, format_command
-from demos.control_plane import DEMO
-from demos.control_plane_components import (
+from demos.control_plane.components import (
     POD_COMPONENTS,
     etcd_checks_ok,
     etcd_summary,
@@ -21,8 +20,9 @@ from demos.control_plane_components import (
     runtime_finding,
     runtime_service,
 )
-from demos.control_plane_controller import NAMESPACE, REPLICAS, SELECTOR
-from demos.control_plane_events import (
+from demos.control_plane.controller import NAMESPACE, REPLICAS, SELECTOR
+from demos.control_plane.demo import DEMO
+from demos.control_plane.events import (
     event_component,
     event_time,
     follow_up_events,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from demos.console import Console, format_command
-from demos.declarative import DEMO
-from demos.declarative_drift import run_diff
-from demos.declarative_files import (
+from demos.declarative.demo import DEMO
+from demos.declarative.drift import run_diff
+from demos.declarative.files import (
     all_unchanged,
     already_exists,
     apply_actions,
@@ -20,8 +20,8 @@ from demos.declarative_files import (
     set_replicas,
     summarize_actions,
 )
-from demos.declarative_prune import prune
-from demos.declarative_steps import (
+from demos.declarative.prune import prune
+from demos.declarative.steps import (
     EDITED_REPLICAS,
     REPLICAS,
     create_twice,

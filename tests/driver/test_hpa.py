@@ -9,7 +9,7 @@ import pytest
 
 from demos.console import Console
 from demos.framework import PrerequisiteError, run_demo
-from demos.hpa import DEMO, HpaDemo
+from demos.hpa.demo import DEMO, HpaDemo
 from demos.settings import Settings
 from tests.support.plan import plan_commands, plan_output, readme_text
 

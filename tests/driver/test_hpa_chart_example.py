@@ -16,9 +16,9 @@ import importlib.util
 import subprocess
 import time
 
-from demos.hpa_chart import draw_chart
-from demos.hpa_math import desired_replicas, utilization_percent
-from demos.hpa_timeline import (
+from demos.hpa.chart import draw_chart
+from demos.hpa.formula import desired_replicas, utilization_percent
+from demos.hpa.timeline import (
     CSV_COLUMNS,
     PHASE_COOLDOWN,
     PHASE_LOAD,
@@ -26,7 +26,7 @@ from demos.hpa_timeline import (
     read_csv,
     write_csv,
 )
-from demos.hpa_traffic import PodTraffic
+from demos.hpa.traffic import PodTraffic
 from tests.apps.loadgen.balancer import Balancer
 from tests.apps.loadgen.processes import (
     LOADGEN_DIR,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from demos.hpa_load import (
+from demos.hpa.load import (
     JOB_FILE,
     KNOBS,
     MAX_DURATION_S,

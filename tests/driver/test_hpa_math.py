@@ -12,7 +12,7 @@ from web.lifecycle import Lifecycle
 from web.metrics import WebMetrics
 from web.settings import Settings as WebSettings
 
-from demos.hpa_math import (
+from demos.hpa.formula import (
     TOLERANCE,
     count_requests,
     desired_replicas,

@@ -16,14 +16,14 @@ from typing import List, Sequence
 
 import pytest
 
-import demos.hpa as hpa_module
-import demos.hpa_metrics as metrics_module
-import demos.hpa_start as start_module
+import demos.hpa.demo as hpa_module
+import demos.hpa.metrics as metrics_module
+import demos.hpa.start as start_module
 from demos.console import Console
 from demos.framework import Context, prepare
-from demos.hpa import HpaDemo
-from demos.hpa_timeline import read_csv
-from demos.hpa_watch import Watch
+from demos.hpa.demo import HpaDemo
+from demos.hpa.timeline import read_csv
+from demos.hpa.watch import Watch
 from demos.report import Report
 from demos.settings import Settings
 from demos.shell import CommandError, Result, Runner

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demos.hpa_status import (
+from demos.hpa.status import (
     JOB_COMPLETE,
     JOB_FAILED,
     JOB_MISSING,

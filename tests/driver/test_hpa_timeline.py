@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from demos.hpa_chart import ChartUnavailable, draw_chart, load_window
-from demos.hpa_timeline import (
+from demos.hpa.chart import ChartUnavailable, draw_chart, load_window
+from demos.hpa.timeline import (
     CSV_COLUMNS,
     LIVE_COLUMNS,
     PHASE_COOLDOWN,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from demos.hpa_timeline import PHASE_COOLDOWN, PHASE_LOAD, Sample
-from demos.hpa_traffic import PodTraffic, idle_pods
-from demos.hpa_verdict import summarize
+from demos.hpa.timeline import PHASE_COOLDOWN, PHASE_LOAD, Sample
+from demos.hpa.traffic import PodTraffic, idle_pods
+from demos.hpa.verdict import summarize
 
 
 def sample(t, phase, current, desired, ready, cpu=50):

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from demos import ingress_steps
 from demos.console import Console
-from demos.ingress import DEMO, LOCAL_PORT, NAMESPACE, WEB_SELECTOR
-from demos.ingress_http import (
+from demos.ingress import steps as ingress_steps
+from demos.ingress.client import (
     Response,
     backend_of,
     choose_local_port,
@@ -24,8 +23,9 @@ from demos.ingress_http import (
     port_accepts,
     send,
 )
-from demos.ingress_routes import CASES
-from demos.ingress_steps import Backends
+from demos.ingress.demo import DEMO, LOCAL_PORT, NAMESPACE, WEB_SELECTOR
+from demos.ingress.routes import CASES
+from demos.ingress.steps import Backends
 from demos.report import Report
 from demos.shell import CommandError, Result
 from demos.waiting import WaitTimeout, wait_for

@@ -2,10 +2,10 @@
 
 import re
 
-from demos.ipc import DEMO, REDIS_IMAGE
-from demos.ipc_client import curl_argv
-from demos.ipc_feed import format_event, local_time, parse_sse
-from demos.ipc_jobs import (
+from demos.ipc.client import curl_argv
+from demos.ipc.demo import DEMO, REDIS_IMAGE
+from demos.ipc.feed import format_event, local_time, parse_sse
+from demos.ipc.jobs import (
     count_events,
     event_pods,
     jobs_per_pod,
@@ -14,8 +14,8 @@ from demos.ipc_jobs import (
     throughput,
     timeline,
 )
-from demos.ipc_redis_steps import probe_verdict
-from demos.ipc_worker_faults import lock_left_s
+from demos.ipc.redis_steps import probe_verdict
+from demos.ipc.worker_faults import lock_left_s
 from tests.support.plan import plan_commands, plan_output, readme_text
 
 JOB = "0123456789abcdef0123456789abcdef"

@@ -15,14 +15,14 @@ import pytest
 
 from demos.console import Console
 from demos.framework import Context
-from demos.ipc_burst_steps import burst, scale_workers
-from demos.ipc_call_steps import async_calculation, sync_calculation
-from demos.ipc_client import ApiClient, ApiError
-from demos.ipc_cluster import SCALED_WORKERS, WORKERS
-from demos.ipc_feed import EventFeed
-from demos.ipc_redis_steps import redis_restart
-from demos.ipc_session import IpcSession
-from demos.ipc_worker_faults import LOCK_EXTRA_S, forced_kill, graceful_delete
+from demos.ipc.burst_steps import burst, scale_workers
+from demos.ipc.call_steps import async_calculation, sync_calculation
+from demos.ipc.client import ApiClient, ApiError
+from demos.ipc.cluster import SCALED_WORKERS, WORKERS
+from demos.ipc.feed import EventFeed
+from demos.ipc.redis_steps import redis_restart
+from demos.ipc.session import IpcSession
+from demos.ipc.worker_faults import LOCK_EXTRA_S, forced_kill, graceful_delete
 from demos.report import Report
 from demos.settings import Settings
 from tests.apps.ipc.ipc_stack import APP_ENV_NAMES, Stack, wait_until

@@ -29,7 +29,7 @@ def run_local(env: dict, log: Path) -> subprocess.Popen:
     # The child keeps its own copy of the log file descriptor.
     with log.open("wb") as sink:
         return subprocess.Popen(
-            [sys.executable, "-m", "demos.local_ipc"],
+            [sys.executable, "-m", "demos.ipc.local"],
             cwd=ROOT,
             env=env,
             stdout=sink,

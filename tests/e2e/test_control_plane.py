@@ -1,6 +1,6 @@
 import pytest
 
-from demos.control_plane import DEMO
+from demos.control_plane.demo import DEMO
 from demos.framework import clean_demo, run_demo
 
 pytestmark = pytest.mark.e2e

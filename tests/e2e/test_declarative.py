@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from demos.declarative import DEMO
-from demos.declarative_steps import EDITED_REPLICAS, PRUNED_OBJECT
+from demos.declarative.demo import DEMO
+from demos.declarative.steps import EDITED_REPLICAS, PRUNED_OBJECT
 from demos.framework import clean_demo, run_demo
 
 pytestmark = pytest.mark.e2e

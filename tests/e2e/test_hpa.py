@@ -11,8 +11,8 @@ import os
 import pytest
 
 from demos.framework import clean_demo, run_demo
-from demos.hpa import DEMO
-from demos.hpa_load import MIN_REPLICAS
+from demos.hpa.demo import DEMO
+from demos.hpa.load import MIN_REPLICAS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 

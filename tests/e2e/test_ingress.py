@@ -1,8 +1,8 @@
 import pytest
 
 from demos.framework import clean_demo, run_demo
-from demos.ingress import DEMO
-from demos.ingress_routes import CASES
+from demos.ingress.demo import DEMO
+from demos.ingress.routes import CASES
 
 pytestmark = pytest.mark.e2e
 

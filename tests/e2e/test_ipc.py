@@ -1,7 +1,7 @@
 import pytest
 
 from demos.framework import Context, clean_demo, run_demo
-from demos.ipc import DEMO, claimed_volumes
+from demos.ipc.demo import DEMO, claimed_volumes
 
 pytestmark = pytest.mark.e2e
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from demos import declarative_steps
-from demos.declarative_files import set_replicas
+from demos.declarative import steps as declarative_steps
+from demos.declarative.files import set_replicas
 from tests.support.manifests import ROOT, Manifest, load_all
 
 FOLDER = ROOT / "declarative"

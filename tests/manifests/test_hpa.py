@@ -9,9 +9,9 @@ import pytest
 from loadgen.__main__ import STOP_TIMEOUT_S
 from loadgen.settings import Settings as LoadgenSettings
 
-from demos import hpa_load as driver
-from demos.hpa_load import JOB_PATH, MAX_DURATION_S
-from demos.hpa_math import TOLERANCE
+from demos.hpa import load as driver
+from demos.hpa.formula import TOLERANCE
+from demos.hpa.load import JOB_PATH, MAX_DURATION_S
 from tests.support.manifests import ROOT, load_all, pod_spec, selector_matches
 
 HPA_DIR = ROOT / "hpa"

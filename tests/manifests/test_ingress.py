@@ -17,7 +17,7 @@ from typing import Any, Dict, List, NamedTuple, Optional
 import pytest
 import yaml
 
-from demos.ingress_routes import CASES, DEFAULT_BACKEND
+from demos.ingress.routes import CASES, DEFAULT_BACKEND
 from tests.support.manifests import ROOT
 
 FOLDER = ROOT / "ingress"

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
-from demos.ingress_routes import CASES
+from demos.ingress.routes import CASES
 from tests.manifests.test_ingress import (
     FOLDER,
     INGRESSES,

@@ -7,12 +7,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from demos.ipc import DEMO, REDIS_IMAGE
-from demos.ipc_burst_steps import SCALE_BODY
-from demos.ipc_call_steps import SYNC_BODY
-from demos.ipc_cluster import NAMESPACE, WORKERS
-from demos.ipc_redis_steps import PROBE_JOB
-from demos.ipc_worker_faults import GRACEFUL_BODY, KILLED_BODY, LOCK_EXTRA_S
+from demos.ipc.burst_steps import SCALE_BODY
+from demos.ipc.call_steps import SYNC_BODY
+from demos.ipc.cluster import NAMESPACE, WORKERS
+from demos.ipc.demo import DEMO, REDIS_IMAGE
+from demos.ipc.redis_steps import PROBE_JOB
+from demos.ipc.worker_faults import GRACEFUL_BODY, KILLED_BODY, LOCK_EXTRA_S
 from tests.driver.ipc_fake_cluster import WORKER_GRACE_S
 from tests.support.manifests import (
     ROOT,

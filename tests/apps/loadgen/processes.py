@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 
 import httpx
 
-from demos.hpa_math import count_requests
+from demos.hpa.formula import count_requests
 
 ROOT = Path(__file__).resolve().parents[3]
 WEB_DIR = ROOT / "apps" / "web"

@@ -12,7 +12,7 @@ from typing import Iterator, NamedTuple
 
 import pytest
 
-from demos.hpa_status import parse_summary
+from demos.hpa.status import parse_summary
 from tests.apps.loadgen.balancer import Balancer
 from tests.apps.loadgen.processes import (
     aggregated_stats,

@@ -12,7 +12,7 @@ from loadgen.pods import UNKNOWN_POD, PodTally
 from loadgen.settings import Settings, describe_settings_error
 from pydantic import ValidationError
 
-from demos.hpa_status import parse_summary
+from demos.hpa.status import parse_summary
 from tests.apps.loadgen.processes import LOADGEN_DIR, clean_env, read_rows
 
 KNOB_NAMES = [name for name in Settings.model_fields if name.startswith("LOAD_")]

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, List, NamedTuple, Optional
 
 from demos.console import Console
-from demos.hpa_math import count_requests, desired_replicas
-from demos.hpa_status import HpaStatus, job_state, parse_hpa
-from demos.hpa_timeline import Sample, format_live_header, format_live_row
-from demos.hpa_traffic import PodTraffic
+from demos.hpa.formula import count_requests, desired_replicas
+from demos.hpa.status import HpaStatus, job_state, parse_hpa
+from demos.hpa.timeline import Sample, format_live_header, format_live_row
+from demos.hpa.traffic import PodTraffic
 from demos.kube import Kube, pod_is_ready
 from demos.shell import CommandError
 

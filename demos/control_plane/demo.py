@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from demos.control_plane_components import (
+from demos.control_plane.components import (
     POD_COMPONENTS,
     STATIC_POD_DIR,
     STATIC_POD_FILES,
@@ -19,7 +19,7 @@ from demos.control_plane_components import (
     runtime_finding,
     runtime_service,
 )
-from demos.control_plane_controller import NAMESPACE, show_controller_at_work
+from demos.control_plane.controller import NAMESPACE, show_controller_at_work
 from demos.framework import Context, Demo
 from demos.kube import Obj
 from demos.report import Report, format_table

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 
-from demos.declarative_drift import diff_then_apply, scale_by_hand
-from demos.declarative_files import make_working_copy
-from demos.declarative_prune import prune
-from demos.declarative_steps import (
+from demos.declarative.drift import diff_then_apply, scale_by_hand
+from demos.declarative.files import make_working_copy
+from demos.declarative.prune import prune
+from demos.declarative.steps import (
     NAMESPACE,
     SOURCE,
     apply_twice,

@@ -7,7 +7,7 @@ import http.client
 import socket
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 
-from demos.ingress_routes import RouteCase
+from demos.ingress.routes import RouteCase
 
 LOOPBACK = "127.0.0.1"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from demos.declarative_files import (
+from demos.declarative.files import (
     all_unchanged,
     already_exists,
     apply_actions,

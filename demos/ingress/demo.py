@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from demos.console import format_command
 from demos.framework import Context, Demo
-from demos.ingress_http import LOOPBACK, choose_local_port, describe_response, send
-from demos.ingress_routes import CASES
-from demos.ingress_steps import (
+from demos.ingress.client import LOOPBACK, choose_local_port, describe_response, send
+from demos.ingress.routes import CASES
+from demos.ingress.steps import (
     CONTROLLER_NAMESPACE,
     CONTROLLER_SERVICE,
     Backends,

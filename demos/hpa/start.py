@@ -6,7 +6,8 @@ import os
 from typing import Dict, List
 
 from demos.framework import Context
-from demos.hpa_load import (
+from demos.hpa.formula import utilization_percent
+from demos.hpa.load import (
     CPU_REQUEST_M,
     JOB_FILE,
     JOB_PATH,
@@ -18,8 +19,7 @@ from demos.hpa_load import (
     predict_replicas,
     render_job,
 )
-from demos.hpa_math import utilization_percent
-from demos.hpa_watch import JOB_NAME, NAMESPACE, WEB_SELECTOR, Watch
+from demos.hpa.watch import JOB_NAME, NAMESPACE, WEB_SELECTOR, Watch
 from demos.kube import waiting_reasons
 from demos.waiting import WaitTimeout, wait_for
 

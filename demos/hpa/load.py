@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Dict, Mapping, NamedTuple
 
-from demos.hpa_math import desired_replicas, utilization_percent
+from demos.hpa.formula import desired_replicas, utilization_percent
 
 JOB_PATH = "hpa/load/job.yaml"
-JOB_FILE = Path(__file__).resolve().parents[1] / JOB_PATH
+JOB_FILE = Path(__file__).resolve().parents[2] / JOB_PATH
 RENDERED_NAME = "hpa-load-job.yaml"
 # The Job's activeDeadlineSeconds is 900: a run needs this much less for start-up.
 MAX_DURATION_S = 780

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from demos.ipc_cluster import (
+from demos.ipc.cluster import (
     NAMESPACE,
     QUEUE_KEY,
     SCALED_WORKERS,
@@ -14,8 +14,8 @@ from demos.ipc_cluster import (
     redis_cli,
     wait_workers,
 )
-from demos.ipc_jobs import jobs_per_pod, ran_once, throughput
-from demos.ipc_session import IpcSession
+from demos.ipc.jobs import jobs_per_pod, ran_once, throughput
+from demos.ipc.session import IpcSession
 from demos.report import format_table
 
 BURST_JOBS = 20

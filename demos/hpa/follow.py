@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from demos.framework import Context
-from demos.hpa_load import MIN_REPLICAS, LoadKnobs
-from demos.hpa_results import show_served
-from demos.hpa_status import JOB_FAILED, JOB_RUNNING, parse_summary
-from demos.hpa_timeline import PHASE_COOLDOWN, PHASE_LOAD
-from demos.hpa_watch import (
+from demos.hpa.load import MIN_REPLICAS, LoadKnobs
+from demos.hpa.results import show_served
+from demos.hpa.status import JOB_FAILED, JOB_RUNNING, parse_summary
+from demos.hpa.timeline import PHASE_COOLDOWN, PHASE_LOAD
+from demos.hpa.watch import (
     JOB_NAME,
     NAMESPACE,
     WEB_SELECTOR,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence
 
 from demos.framework import Context
-from demos.ingress_http import Response, backend_of, port_accepts
+from demos.ingress.client import Response, backend_of, port_accepts
 from demos.shell import CommandError
 from demos.waiting import wait_for
 

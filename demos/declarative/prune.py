@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from demos.declarative_files import apply_actions, summarize_actions
-from demos.declarative_steps import (
+from demos.declarative.files import apply_actions, summarize_actions
+from demos.declarative.steps import (
     NAMESPACE,
     PRUNE_ALLOWLIST,
     PRUNE_LABEL,

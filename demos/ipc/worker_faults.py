@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional
 
-from demos.ipc_cluster import (
+from demos.ipc.cluster import (
     IN_PROGRESS_PREFIX,
     NAMESPACE,
     WORKER_SELECTOR,
@@ -15,8 +15,8 @@ from demos.ipc_cluster import (
     wait_workers,
     worker_setting,
 )
-from demos.ipc_jobs import count_events, ran_once, seconds_between, timeline
-from demos.ipc_session import IpcSession
+from demos.ipc.jobs import count_events, ran_once, seconds_between, timeline
+from demos.ipc.session import IpcSession
 from demos.report import format_seconds, format_table
 
 GRACEFUL_BODY = {"a": 2, "b": 3, "op": "mul", "work_s": 6}

@@ -12,8 +12,8 @@ import json
 from typing import Callable
 
 from demos.framework import Context
-from demos.hpa_status import apiservice_available, parse_hpa, top_lists_pod
-from demos.hpa_watch import NAMESPACE, WEB_SELECTOR
+from demos.hpa.status import apiservice_available, parse_hpa, top_lists_pod
+from demos.hpa.watch import NAMESPACE, WEB_SELECTOR
 from demos.kube import ready_pod_names
 from demos.shell import CommandError
 from demos.waiting import WaitTimeout, wait_for

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Optional, Sequence
 
-from demos.hpa_timeline import PHASE_LOAD, Sample
+from demos.hpa.timeline import PHASE_LOAD, Sample
 
 
 class ChartUnavailable(RuntimeError):

@@ -6,10 +6,10 @@ import os
 from typing import Dict, Sequence
 
 from demos.framework import Context
-from demos.hpa_chart import ChartUnavailable, draw_chart
-from demos.hpa_timeline import Sample, write_csv
-from demos.hpa_verdict import summarize
-from demos.hpa_watch import Watch
+from demos.hpa.chart import ChartUnavailable, draw_chart
+from demos.hpa.timeline import Sample, write_csv
+from demos.hpa.verdict import summarize
+from demos.hpa.watch import Watch
 from demos.report import Report, format_seconds, format_table
 
 CSV_NAME = "hpa-timeline.csv"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, List, NamedTuple, Optional, Sequence
 
-from demos.hpa_timeline import PHASE_COOLDOWN, PHASE_LOAD, Sample
-from demos.hpa_traffic import idle_pods
+from demos.hpa.timeline import PHASE_COOLDOWN, PHASE_LOAD, Sample
+from demos.hpa.traffic import idle_pods
 
 
 class Verdict(NamedTuple):

@@ -11,13 +11,13 @@ import os
 from typing import Dict, Mapping, Optional, Tuple
 
 from demos.framework import Context, Demo, PrerequisiteError
-from demos.hpa_follow import (
+from demos.hpa.follow import (
     follow_scale_down,
     show_load_result,
     stop_load,
     watch_load,
 )
-from demos.hpa_load import (
+from demos.hpa.load import (
     JOB_FILE,
     MIN_REPLICAS,
     LoadKnobs,
@@ -26,10 +26,10 @@ from demos.hpa_load import (
     predict_replicas,
     read_job_values,
 )
-from demos.hpa_metrics import MetricsWait
-from demos.hpa_results import save_timeline, verdict_to_report
-from demos.hpa_start import start_load
-from demos.hpa_watch import JOB_NAME, NAMESPACE, ClusterReader, Watch
+from demos.hpa.metrics import MetricsWait
+from demos.hpa.results import save_timeline, verdict_to_report
+from demos.hpa.start import start_load
+from demos.hpa.watch import JOB_NAME, NAMESPACE, ClusterReader, Watch
 from demos.report import Report
 
 SAMPLE_INTERVAL_S = 5.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from demos.declarative_files import diff_sets_replicas, edit_replicas
-from demos.declarative_steps import (
+from demos.declarative.files import diff_sets_replicas, edit_replicas
+from demos.declarative.steps import (
     DEPLOYMENT_FILE,
     EDITED_REPLICAS,
     MANUAL_REPLICAS,

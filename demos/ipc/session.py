@@ -9,9 +9,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from demos.console import format_command
 from demos.framework import Context
-from demos.ipc_client import ApiClient, Response
-from demos.ipc_cluster import NAMESPACE
-from demos.ipc_feed import STREAM_PATH, EventFeed
+from demos.ipc.client import ApiClient, Response
+from demos.ipc.cluster import NAMESPACE
+from demos.ipc.feed import STREAM_PATH, EventFeed
 from demos.report import Report
 from demos.waiting import WaitTimeout, wait_for
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import List
 
 from demos.framework import Context, Demo
-from demos.ipc_burst_steps import burst, scale_workers
-from demos.ipc_call_steps import async_calculation, sync_calculation
-from demos.ipc_cluster import NAMESPACE
-from demos.ipc_redis_steps import network_policy, redis_restart
-from demos.ipc_session import IpcSession
-from demos.ipc_worker_faults import forced_kill, graceful_delete
+from demos.ipc.burst_steps import burst, scale_workers
+from demos.ipc.call_steps import async_calculation, sync_calculation
+from demos.ipc.cluster import NAMESPACE
+from demos.ipc.redis_steps import network_policy, redis_restart
+from demos.ipc.session import IpcSession
+from demos.ipc.worker_faults import forced_kill, graceful_delete
 from demos.report import Report
 from demos.waiting import wait_for
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demos.ipc_session import IpcSession
+from demos.ipc.session import IpcSession
 
 SYNC_BODY = {"a": 6, "b": 7, "op": "mul", "work_s": 0.5}
 ASYNC_BODY = {"a": 20, "b": 22, "op": "add", "work_s": 3}

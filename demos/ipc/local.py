@@ -1,6 +1,6 @@
 """Run Redis, the IPC demo's API and a worker on this machine, without Kubernetes.
 
-    make run-ipc    (or: .venv/bin/python -m demos.local_ipc)
+    make run-ipc    (or: .venv/bin/python -m demos.ipc.local)
 
 Needs redis-server on PATH and the apps' virtual environment (`make setup`).
 Redis keeps its data in a temporary directory that is deleted on exit, so every
@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 30
 # Above the worker's JOB_COMPLETION_WAIT_S (20 s by default).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-from demos.ipc_cluster import (
+from demos.ipc.cluster import (
     NAMESPACE,
     QUEUE_KEY,
     REDIS_POD,
@@ -17,7 +17,7 @@ from demos.ipc_cluster import (
     wait_redis_replaced,
     wait_workers,
 )
-from demos.ipc_session import IpcSession
+from demos.ipc.session import IpcSession
 from demos.report import format_seconds
 from demos.waiting import Stopwatch, WaitTimeout, wait_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from demos.control_plane_events import (
+from demos.control_plane.events import (
     EventRow,
     follow_up_events,
     found_expected,
