@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
@@ -21,6 +23,20 @@ from api.shutdown import ShutdownState
 from api.store import RedisStore
 
 logger = logging.getLogger(__name__)
+
+
+def finite_json(value: Any) -> Any:
+    """Replace NaN and infinities, which JSON cannot carry, with their names.
+
+    A body such as {"a": 1e400} parses to infinity; the 422 echoes the input.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite_json(item) for item in value]
+    return value
 
 
 def create_app(settings: Settings, shutdown: ShutdownState | None = None) -> ASGIApp:
@@ -78,7 +94,7 @@ def create_app(settings: Settings, shutdown: ShutdownState | None = None) -> ASG
         ]
         return JSONResponse(
             {
-                "detail": jsonable_encoder(error.errors()),
+                "detail": finite_json(jsonable_encoder(error.errors())),
                 "message": "; ".join(problems),
             },
             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,

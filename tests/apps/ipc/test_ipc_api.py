@@ -141,6 +141,18 @@ def test_calculate_invalid_body_422(api: ApiProcess, body, field):
         assert response.headers["x-pod"] == API_POD
 
 
+@pytest.mark.parametrize("literal", [b"1e400", b"-1e400", b"NaN", b"Infinity"])
+def test_calculate_non_finite_number_422(api: ApiProcess, literal):
+    # Python's JSON parser turns these into inf and nan, which JSON cannot echo.
+    body = b'{"a": ' + literal + b', "b": 1}'
+    response = api.client.post(
+        "/calculate", content=body, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["message"].startswith("body.a:")
+
+
 def test_calculate_invalid_json_422(api: ApiProcess):
     response = api.client.post(
         "/calculate", content=b"{", headers={"content-type": "application/json"}
