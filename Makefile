@@ -9,7 +9,7 @@ PROFILE ?= k8s-demo
 # CPUs and memory (MB) of the profile when the demos start it.
 CPUS ?= 2
 MEMORY ?= 4096
-# Kubernetes version of the profile (empty: the version the drivers pin).
+# Kubernetes version of the profile (empty: the one demos/settings.py pins).
 K8S_VERSION ?=
 # Pause between demo steps: auto (only with a terminal), 1 or 0.
 PAUSE ?= auto
@@ -40,7 +40,9 @@ help: ## Show this help
 	/^##@/ {printf "\n%s\n", substr($$0, 5)} \
 	/^[a-zA-Z0-9_-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo ""
-	@echo "Knobs: PROFILE=$(PROFILE) CPUS=$(CPUS) MEMORY=$(MEMORY) PAUSE=$(PAUSE) PLAN=1 (print only)"
+	@echo "Knobs: PROFILE=$(PROFILE) CPUS=$(CPUS) MEMORY=$(MEMORY) K8S_VERSION=$(or $(K8S_VERSION),<pinned>)"
+	@echo "       PAUSE=$(PAUSE) PLAN=1 (print only) OUT_DIR=$(OUT_DIR)"
+	@echo "       DEMO_PYTHON=$(DEMO_PYTHON) PYTHON=$(PYTHON)"
 
 $(DEMO_VENV)/.installed: demos/requirements.txt
 	@command -v $(DEMO_PYTHON) >/dev/null 2>&1 || { \
@@ -48,7 +50,7 @@ $(DEMO_VENV)/.installed: demos/requirements.txt
 	  echo "  macOS: xcode-select --install (ships python3), or brew install python"; \
 	  echo "  Linux: sudo apt-get install python3 python3-venv (or your distribution's package)"; \
 	  exit 2; }
-	$(DEMO_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 9))' || { \
+	@$(DEMO_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 9))' || { \
 	  echo "error: $(DEMO_PYTHON) is older than 3.9; set DEMO_PYTHON to a newer one."; exit 2; }
 	$(DEMO_PYTHON) -m venv $(DEMO_VENV)
 	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
@@ -86,8 +88,8 @@ up: $(DEMO_VENV)/.installed ## Start the demos' minikube profile (skips if runni
 	$(DEMO) up
 
 .PHONY: status
-status: ## Show the profile's status
-	minikube -p $(PROFILE) status
+status: $(DEMO_VENV)/.installed ## Show the profile's status
+	$(DEMO) status
 
 .PHONY: images
 images: $(DEMO_VENV)/.installed ## Build every image inside the minikube node
@@ -139,7 +141,7 @@ run-ipc: $(VENV)/.installed ## Run Redis, the API and a worker on localhost (nee
 GATEWAY_MODULES := tests/gateway/node_modules/.package-lock.json
 $(GATEWAY_MODULES): tests/gateway/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/gateway --no-audit --no-fund; \
-	else echo "npm not found: the Gateway API model tests skip (install Node.js 20 or newer)"; fi
+	else echo "npm not found: the Gateway API model tests skip (install Node.js 22, or 20 with a warning)"; fi
 
 .PHONY: test
 test: lint $(GATEWAY_MODULES) ## Run every test tier that needs no cluster (lint included)
@@ -191,5 +193,5 @@ clean: $(DEMO_VENV)/.installed ## Clean up every demo (the profile stays; see do
 	@for demo in $$($(DEMO) list); do $(DEMO) clean $$demo || exit 1; done
 
 .PHONY: distclean
-distclean: ## Remove the virtual environments and demo results
-	rm -rf $(DEMO_VENV) $(VENV) $(OUT_DIR)
+distclean: ## Remove the virtual environments, caches and demo results
+	rm -rf $(DEMO_VENV) $(VENV) $(OUT_DIR) .cache tests/gateway/node_modules *.egg-info

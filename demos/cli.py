@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import shutil
 import sys
 from typing import List, Optional
 
@@ -56,7 +57,8 @@ def prefetch(ctx: Context) -> None:
     for image in sorted({image for demo in loaded for image in demo.pulled_images}):
         ctx.runner.run(ctx.minikube.argv(["image", "pull", image]), timeout_s=900)
     ctx.minikube.build(sorted({name for demo in loaded for name in demo.images}))
-    ctx.console.ok("Everything the demos need is in the minikube node.")
+    if not ctx.plan:
+        ctx.console.ok("Everything the demos need is in the minikube node.")
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -71,6 +73,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     build.add_argument("images", nargs="*", help=f"any of {', '.join(sorted(IMAGES))}")
     sub.add_parser("list", help="list the demos")
     sub.add_parser("prefetch", help="build and pull everything the demos need")
+    sub.add_parser("status", help="show the demos' minikube profile")
     return parser.parse_args(argv)
 
 
@@ -79,7 +82,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         settings = Settings()
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2
     try:
         return _dispatch(args, settings)
@@ -113,14 +117,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "clean":
         clean_demo(load_demo(args.demo), settings)
         return 0
-    ctx = Context(settings, Console())
-    if args.command == "prefetch":
-        prefetch(ctx)
-    elif args.command == "up":
-        ctx.minikube.up()
-    elif args.command == "down":
-        ctx.minikube.down()
-    elif args.command == "build":
+    if args.command == "build":
         unknown = sorted(set(args.images) - set(IMAGES))
         if unknown:
             print(
@@ -129,6 +126,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
+    if args.command in ("prefetch", "up", "build") and not settings.plan:
+        problems = find_problems(settings)
+        if problems:
+            raise PrerequisiteError(format_problems(problems))
+    ctx = Context(settings, Console())
+    if args.command in ("status", "down") and not shutil.which("minikube"):
+        raise PrerequisiteError(format_problems(find_problems(settings)))
+    if args.command == "status":
+        return ctx.runner.run(ctx.minikube.argv(["status"]), check=False).returncode
+    if args.command == "prefetch":
+        prefetch(ctx)
+    elif args.command == "up":
+        ctx.minikube.up()
+    elif args.command == "down":
+        ctx.minikube.down()
+    elif args.command == "build":
         ctx.minikube.up()
         ctx.minikube.build(args.images or sorted(IMAGES))
     return 0

@@ -131,6 +131,12 @@ def run_demo(
 
 def clean_demo(demo: Demo, settings: Settings) -> None:
     ctx = Context(settings)
+    if not ctx.kube.reachable():
+        raise ClusterUnreachable(
+            f"kubectl context {settings.context} does not answer, so there is "
+            "nothing to clean up: the profile is stopped (make up starts it) or "
+            "deleted (make down already removed everything)"
+        )
     ctx.console.step(f"Remove everything the {demo.name} demo created")
     demo.clean(ctx)
 
@@ -139,4 +145,8 @@ class PrerequisiteError(RuntimeError):
     """The host lacks something the demos need; the message lists every problem."""
 
 
-FAILURES = (CommandError, WaitTimeout, PrerequisiteError)
+class ClusterUnreachable(RuntimeError):
+    """The demos' kubectl context does not answer."""
+
+
+FAILURES = (CommandError, WaitTimeout, PrerequisiteError, ClusterUnreachable)

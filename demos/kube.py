@@ -162,6 +162,16 @@ class Kube:
             timeout_s,
         )
 
+    def reachable(self) -> bool:
+        """Return whether the context's API server answers (True in plan mode)."""
+        if self.plan:
+            return True
+        try:
+            data = self.get_json(["version"])
+        except (CommandError, ValueError):
+            return False
+        return "serverVersion" in data
+
     def server_minor(self) -> Optional[int]:
         try:
             data = self.get_json(["version"], plan_value={})

@@ -103,8 +103,8 @@ def check_docker(
                 "docker",
                 "running as root: minikube's docker driver refuses root",
                 macos="does not apply on macOS",
-                linux="run make as a normal user: `sudo usermod -aG docker USER`, log "
-                "in as USER again, and run the demo there (not with sudo)",
+                linux="run make as a normal user: `sudo usermod -aG docker $USER`, log "
+                "in again as that user, and run the demo there (not with sudo)",
             )
         )
     try:
@@ -165,7 +165,7 @@ def check_kubectl(settings: Settings, run: Exec) -> List[Problem]:
                 "kubectl",
                 f"kubectl {client} is more than one minor version away from the "
                 f"cluster's {settings.kubernetes_version} (K8S_VERSION)",
-                macos="`brew upgrade kubectl`, or run `minikube kubectl --` instead",
+                macos="`brew upgrade kubectl` (or install the matching version)",
                 linux="install the matching version from "
                 "https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/",
             )

@@ -246,3 +246,35 @@ def test_minor_of_versions():
     assert prereq.minor_of("v1.35.0") == 35
     assert prereq.minor_of("1.34+") == 34
     assert prereq.minor_of("garbage") is None
+
+
+def test_settings_report_every_invalid_knob():
+    env = {"MEMORY": "100", "PAUSE": "maybe", "K8S_VERSION": "1.35", "CPUS": "x"}
+    with pytest.raises(ValueError) as error:
+        Settings(env)
+    lines = str(error.value).splitlines()
+    assert [line.split("=")[0] for line in lines] == [
+        "CPUS",
+        "MEMORY",
+        "K8S_VERSION",
+        "PAUSE",
+    ]
+
+
+def test_settings_reject_old_kubernetes():
+    with pytest.raises(ValueError, match="from v1.25.0 on"):
+        Settings({"K8S_VERSION": "v1.20.0"})
+
+
+def test_settings_reject_profile_with_spaces():
+    with pytest.raises(ValueError, match="PROFILE='my demo'"):
+        Settings({"PROFILE": "my demo"})
+
+
+def test_settings_empty_values_mean_defaults():
+    settings = Settings({"PROFILE": "", "MEMORY": "", "PAUSE": ""})
+    assert (settings.profile, settings.memory_mb, settings.pause) == (
+        "k8s-demo",
+        4096,
+        "auto",
+    )
