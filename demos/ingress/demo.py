@@ -27,6 +27,18 @@ ROUTED_PROBES = [
 ]
 
 
+def request_command(port: int, host: str, path: str) -> list:
+    """Return the curl command that sends the same request as the demo."""
+    return [
+        "curl",
+        "-s",
+        "-i",
+        "-H",
+        f"Host: {host}",
+        f"http://{LOOPBACK}:{port}{path}",
+    ]
+
+
 class IngressDemo(Demo):
     name = "ingress"
     title = "Ingress: host, wildcard and path rules route requests to two Services"
@@ -44,10 +56,9 @@ class IngressDemo(Demo):
         self.show_controller(ctx)
         self.show_rules(ctx)
         port = self.forward_controller(ctx)
-        if ctx.plan:
-            return
         backends = Backends(ctx, NAMESPACE, WEB_SELECTOR)
-        backends.refresh()
+        if not ctx.plan:
+            backends.refresh()
         if self.wait_until_routed(ctx, report, port, backends):
             self.send_requests(ctx, report, port, backends)
 
@@ -94,6 +105,12 @@ class IngressDemo(Demo):
     ) -> bool:
         """Wait until the controller has loaded the Ingress and both Services reply."""
         ctx.console.step("Wait until the controller routes by the Ingress rules")
+        ctx.console.note(
+            "The controller loads a new Ingress a few seconds after the apply: the "
+            "demo repeats one request per Service until both reply through it."
+        )
+        if ctx.plan:
+            return True
 
         def routed() -> bool:
             return all(
@@ -126,6 +143,9 @@ class IngressDemo(Demo):
         )
         results = []
         for case in CASES:
+            ctx.console.command(request_command(port, case.host, case.path))
+            if ctx.plan:
+                continue
             response = send(port, case.host, case.path)
             result = describe_response(case, response, backends.lookup(response))
             results.append(result)
@@ -137,6 +157,8 @@ class IngressDemo(Demo):
                 result["backend"] or "-",
                 case.expected,
             )
+        if ctx.plan:
+            return
         ctx.console.write(format_table(report.headers, report.rows))
         ctx.console.note(
             "The web app serves only / and its probes, so other paths get a 404 "
