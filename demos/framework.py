@@ -48,6 +48,9 @@ class Demo:
     addons: Sequence[str] = ()
     # Third-party images the manifests use, pulled ahead by `make prefetch`.
     pulled_images: Sequence[str] = ()
+    # Headings of the apply and wait steps; None shows the defaults.
+    apply_title: Optional[str] = None
+    ready_title: Optional[str] = "Wait until every pod is Ready"
 
     def validate(self) -> None:
         """Reject the demo's own settings before anything starts (raise ValueError)."""
@@ -88,7 +91,7 @@ def prepare(demo: Demo, ctx: Context) -> None:
         console.step("Build the images inside the minikube node")
         console.note("The kubelet finds them there, so no registry is needed.")
         changed = ctx.minikube.build(demo.images)
-    console.step(f"Apply {demo.manifests}")
+    console.step(demo.apply_title or f"Apply {demo.manifests}")
     demo.apply(ctx)
     if changed:
         console.note(
@@ -96,7 +99,8 @@ def prepare(demo: Demo, ctx: Context) -> None:
             "pods keep the image they started with, so the demo restarts them."
         )
         demo.restart_after_rebuild(ctx)
-    console.step("Wait until every pod is Ready")
+    if demo.ready_title:
+        console.step(demo.ready_title)
     demo.wait_ready(ctx)
 
 

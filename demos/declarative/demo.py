@@ -26,6 +26,9 @@ class DeclarativeDemo(Demo):
     manifests = "declarative/"
     images = ("web",)
 
+    apply_title = "Make a working copy of declarative/ (the steps change the copy)"
+    ready_title = None
+
     def apply(self, ctx: Context) -> None:
         """Delete what a previous run left and make the working copy for the steps."""
         if ctx.kube.exists(f"namespace/{NAMESPACE}"):
@@ -46,7 +49,7 @@ class DeclarativeDemo(Demo):
         )
 
     def wait_ready(self, ctx: Context) -> None:
-        ctx.console.note("Nothing is applied yet: the next step creates the objects.")
+        """Nothing is applied yet: the next step creates the objects."""
 
     def steps(self, ctx: Context, report: Report) -> None:
         report.headers = ("step", "result")
