@@ -19,6 +19,11 @@ from worker.contract import WAKE_LIST
 
 logger = logging.getLogger(__name__)
 
+# Seconds after the shutdown should have ended before the worker cancels its
+# main task again, and how many times it does so.
+STOP_CHECK_S = 2.0
+STOP_CHECK_ATTEMPTS = 3
+
 
 class QueueWorker(Worker):
     """An arq Worker that waits for work on ``WAKE_LIST`` between queue polls.
@@ -62,7 +67,7 @@ class QueueWorker(Worker):
                     # next poll, which follows at once.
                     await self.start_jobs([woken[1]])
             else:
-                await asyncio.sleep(self.idle_wait_s)
+                await self._wait_for_free_slot()
         except (RedisError, OSError) as error:
             # Stock arq lets the error end the worker. Waiting keeps the process
             # and its running jobs alive through a Redis restart.
@@ -76,6 +81,21 @@ class QueueWorker(Worker):
             )
             self._redis_error = None
             self._retry_delay_s = self.idle_wait_s
+
+    async def _wait_for_free_slot(self) -> None:
+        """Wait until a running job ends, for at most ``idle_wait_s``.
+
+        Sleeping the whole ``idle_wait_s`` here held every worker with
+        MAX_JOBS=1 for that long after each job, which capped it at about
+        1 / idle_wait_s jobs per second and delayed the next job by as much.
+        """
+        running = [task for task in self.tasks.values() if not task.done()]
+        if self.allow_pick_jobs and running:
+            await asyncio.wait(
+                running, timeout=self.idle_wait_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        else:
+            await asyncio.sleep(self.idle_wait_s)
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         # arq takes a job slot before its Redis calls and does not give it back when
@@ -98,6 +118,7 @@ class QueueWorker(Worker):
             running,
         )
         super().handle_sig_wait_for_completion(signum)
+        self._schedule_stop_check(self._job_completion_wait + STOP_CHECK_S)
 
     def handle_sig(self, signum: signal.Signals) -> None:
         running = sum(not task.done() for task in self.tasks.values())
@@ -108,6 +129,29 @@ class QueueWorker(Worker):
             running,
         )
         super().handle_sig(signum)
+        self._schedule_stop_check(STOP_CHECK_S)
+
+    def _schedule_stop_check(self, delay_s: float, attempt: int = 1) -> None:
+        self.loop.call_later(delay_s, self._check_stopped, attempt)
+
+    def _check_stopped(self, attempt: int) -> None:
+        """Cancel the main task again if the first cancel after a signal was lost.
+
+        On Python 3.11 a cancel that arrives as a Redis reply completes can be
+        dropped (see worker.cancellation); the worker then kept polling after
+        SIGTERM until the kubelet killed it. A second cancel has always ended it.
+        """
+        if self.main_task is None or self.main_task.done():
+            return
+        logger.warning(
+            "worker still running %g s after its shutdown should have ended; "
+            "cancelling it again (attempt %d)",
+            STOP_CHECK_S,
+            attempt,
+        )
+        self.main_task.cancel()
+        if attempt < STOP_CHECK_ATTEMPTS:
+            self._schedule_stop_check(STOP_CHECK_S, attempt + 1)
 
     def _log_redis_error(self, error: BaseException) -> None:
         if self._redis_error is None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import pickle
+import signal
 import time
 from datetime import datetime, timezone
 
@@ -201,3 +202,42 @@ def test_raise_if_cancelled_without_cancel(guard):
         return "done"
 
     assert asyncio.run(check()) == "done"
+
+
+def test_worker_cancels_again_after_lost_cancel(monkeypatch):
+    from arq.connections import ArqRedis
+    from worker import queue_worker
+    from worker.jobs import calculate
+
+    monkeypatch.setattr(queue_worker, "STOP_CHECK_S", 0.05)
+
+    async def scenario():
+        worker = queue_worker.QueueWorker(
+            functions=[calculate],
+            redis_pool=ArqRedis(),  # never connects: no command is sent
+            idle_wait_s=0.01,
+            retry_max_s=1,
+            redis_address="127.0.0.1:1",
+            handle_signals=False,
+        )
+        lost = []
+
+        async def main():
+            # Swallow the first cancel, as a lost one inside redis-py would.
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                lost.append(True)
+                asyncio.current_task().uncancel()
+            await asyncio.sleep(10)
+
+        worker.main_task = asyncio.create_task(main())
+        await asyncio.sleep(0)
+        worker.handle_sig(signal.SIGTERM)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(worker.main_task, 5)
+        return lost, worker.main_task.cancelled()
+
+    lost, cancelled = asyncio.run(scenario())
+    assert lost == [True]
+    assert cancelled
