@@ -158,6 +158,10 @@ lint: $(VENV)/.installed ## Lint Python (ruff, vermin), YAML (yamllint), Dockerf
 test-containers: $(VENV)/.installed ## Build and run every image in Docker (Linux; start one with .ci/start-dockerd)
 	$(PYTEST) -m containers tests/containers
 
+.PHONY: bench
+bench: $(VENV)/.installed ## Benchmark the apps beside baselines on loopback; rewrites docs/benchmarks.md
+	$(VENV)/bin/python -m bench
+
 .PHONY: e2e
 e2e: $(VENV)/.installed ## Run the demos against the profile's cluster and check their claims
 	$(PYTEST) -m e2e tests/e2e
