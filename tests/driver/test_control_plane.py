@@ -33,7 +33,7 @@ from demos.framework import Context
 from demos.report import Report
 from demos.settings import Settings
 from demos.shell import CommandError, Result, Runner
-from tests.support.plan import plan_commands, plan_output, readme_text
+from tests.support.plan import assert_in_order, plan_commands, plan_output, readme_text
 
 ROOT = Path(__file__).resolve().parents[2]
 API_SERVER, ETCD, SCHEDULER, CONTROLLER_MANAGER, KUBE_PROXY = POD_COMPONENTS
@@ -428,11 +428,7 @@ def test_plan_prints_steps_in_order():
         "delete pod '<pod-1>' --wait=false",
         "-n control-plane-demo events",
     ]
-    position = 0
-    for fragment in expected:
-        matches = [i for i, c in enumerate(commands) if fragment in c and i >= position]
-        assert matches, f"{fragment!r} missing after command {position}"
-        position = matches[0]
+    assert_in_order(commands, expected)
 
 
 def test_plan_every_command_names_context_or_profile():

@@ -304,12 +304,6 @@ def test_plan_prunes_with_explicit_allowlist():
     assert "Namespace" not in prune[0]
 
 
-def test_plan_every_kubectl_names_context():
-    for command in plan_commands(DEMO):
-        if command.startswith("kubectl"):
-            assert command.startswith("kubectl --context k8s-demo "), command
-
-
 def test_plan_touches_no_files(tmp_path):
     out = io.StringIO()
     settings = Settings({"PLAN": "1", "PAUSE": "0", "OUT_DIR": str(tmp_path / "o")})

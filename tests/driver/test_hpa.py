@@ -11,7 +11,7 @@ from demos.console import Console
 from demos.framework import PrerequisiteError, run_demo
 from demos.hpa.demo import DEMO, HpaDemo
 from demos.settings import Settings
-from tests.support.plan import plan_commands, plan_output, readme_text
+from tests.support.plan import assert_in_order, plan_commands, plan_output, readme_text
 
 WEB = "app.kubernetes.io/name=web,app.kubernetes.io/instance=web"
 
@@ -42,17 +42,7 @@ def test_plan_addon_wait_load_watch_in_order():
         "-n hpa-demo logs job/loadgen --tail=20",
         "-n hpa-demo describe hpa web",
     ]
-    position = 0
-    for fragment in expected:
-        matches = [i for i, c in enumerate(commands) if fragment in c and i >= position]
-        assert matches, f"{fragment!r} missing after command {position}"
-        position = matches[0] + 1
-
-
-def test_plan_every_kubectl_names_context():
-    for command in plan_commands(DEMO):
-        if command.startswith("kubectl"):
-            assert command.startswith("kubectl --context k8s-demo "), command
+    assert_in_order(commands, expected)
 
 
 def test_plan_never_port_forwards():

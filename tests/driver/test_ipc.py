@@ -16,7 +16,7 @@ from demos.ipc.jobs import (
 )
 from demos.ipc.redis_steps import probe_verdict
 from demos.ipc.worker_faults import lock_left_s
-from tests.support.plan import plan_commands, plan_output, readme_text
+from tests.support.plan import assert_in_order, plan_commands, plan_output, readme_text
 
 JOB = "0123456789abcdef0123456789abcdef"
 
@@ -195,17 +195,7 @@ def test_plan_prints_steps_in_order():
         "apply -f ipc/extra/redis-probe-job.yaml",
         "delete job redis-probe",
     ]
-    position = 0
-    for fragment in expected:
-        matches = [i for i, c in enumerate(commands) if fragment in c and i >= position]
-        assert matches, f"{fragment!r} missing after command {position}"
-        position = matches[0]
-
-
-def test_plan_every_kubectl_names_context():
-    for command in plan_commands(DEMO):
-        if command.startswith("kubectl"):
-            assert command.startswith("kubectl --context k8s-demo "), command
+    assert_in_order(commands, expected)
 
 
 def test_plan_http_calls_go_to_loopback():

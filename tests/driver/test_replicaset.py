@@ -1,7 +1,7 @@
 import re
 
 from demos.replicaset import DEMO, active_replicaset, rollout_done
-from tests.support.plan import plan_commands, plan_output, readme_text
+from tests.support.plan import assert_in_order, plan_commands, plan_output, readme_text
 
 
 def test_active_replicaset_none_mid_rollout():
@@ -27,17 +27,7 @@ def test_plan_prints_steps_in_order():
         "set env deployment/web",
         "rollout undo deployment/web",
     ]
-    position = 0
-    for fragment in expected:
-        matches = [i for i, c in enumerate(commands) if fragment in c and i >= position]
-        assert matches, f"{fragment!r} missing after command {position}"
-        position = matches[0]
-
-
-def test_plan_every_kubectl_names_context():
-    for command in plan_commands(DEMO):
-        if command.startswith("kubectl"):
-            assert command.startswith("kubectl --context k8s-demo "), command
+    assert_in_order(commands, expected)
 
 
 def test_plan_has_no_verdict():

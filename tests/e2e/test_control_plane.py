@@ -2,6 +2,7 @@ import pytest
 
 from demos.control_plane.demo import DEMO
 from demos.framework import clean_demo, run_demo
+from tests.support.reports import check_passed
 
 pytestmark = pytest.mark.e2e
 
@@ -16,12 +17,6 @@ COMPONENTS = (
 )
 
 
-def check(report, fragment):
-    matches = [c for c in report.checks if fragment in c.description]
-    assert matches, f"no check mentions {fragment!r}"
-    return all(c.passed for c in matches)
-
-
 def test_control_plane_demo_claims(cluster):
     report = run_demo(DEMO, cluster)
     try:
@@ -31,15 +26,15 @@ def test_control_plane_demo_claims(cluster):
         for name in ("API server", "etcd", "Scheduler", "Controller Manager"):
             assert components[name]["runs_as"].startswith("static pod"), name
         assert components["kube-proxy"]["runs_as"].startswith("DaemonSet pod")
-        assert check(report, "static pod manifests")
-        assert check(report, "etcd check passed")
-        assert check(report, "replaced the deleted pod")
+        assert check_passed(report, "static pod manifests")
+        assert check_passed(report, "etcd check passed")
+        assert check_passed(report, "replaced the deleted pod")
         assert report.data["deleted_pod"] not in report.data["new_pods"]
         reasons = {reason for reason, _, _ in report.data["events"]}
         assert {"SuccessfulCreate", "Scheduled", "Started"} <= reasons
-        assert check(report, "ReplicaSet controller recorded")
-        assert check(report, "scheduler recorded")
-        assert check(report, "kubelet recorded")
+        assert check_passed(report, "ReplicaSet controller recorded")
+        assert check_passed(report, "scheduler recorded")
+        assert check_passed(report, "kubelet recorded")
         assert report.passed
     finally:
         clean_demo(DEMO, cluster)

@@ -13,14 +13,9 @@ import pytest
 from demos.framework import clean_demo, run_demo
 from demos.hpa.demo import DEMO
 from demos.hpa.load import MIN_REPLICAS
+from tests.support.reports import check_passed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
-
-
-def check(report, fragment):
-    matches = [c for c in report.checks if fragment in c.description]
-    assert matches, f"no check mentions {fragment!r}"
-    return all(c.passed for c in matches)
 
 
 def test_hpa_demo_scales_out_and_back(cluster):
@@ -31,10 +26,10 @@ def test_hpa_demo_scales_out_and_back(cluster):
         assert data["first_scale_up_s"] is not None
         assert data["back_to_min_s"] is not None
         assert data["samples"][-1].current_replicas == MIN_REPLICAS
-        assert check(report, "scaled web above its minimum")
-        assert check(report, "every pod Ready during the load served requests")
-        assert check(report, "returned to 1 replica")
-        assert check(report, "locust finished with no failed request")
+        assert check_passed(report, "scaled web above its minimum")
+        assert check_passed(report, "every pod Ready during the load served requests")
+        assert check_passed(report, "returned to 1 replica")
+        assert check_passed(report, "locust finished with no failed request")
         assert os.path.isfile(data["csv_path"])
         assert os.path.isfile(data["png_path"])
         assert report.passed

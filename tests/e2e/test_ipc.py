@@ -2,6 +2,7 @@ import pytest
 
 from demos.framework import Context, clean_demo, run_demo
 from demos.ipc.demo import DEMO, claimed_volumes
+from tests.support.reports import check_passed
 
 pytestmark = pytest.mark.e2e
 
@@ -10,27 +11,21 @@ pytestmark = pytest.mark.e2e
 SPEED_CHECK = "as fast as"
 
 
-def check(report, fragment):
-    matches = [c for c in report.checks if fragment in c.description]
-    assert matches, f"no check mentions {fragment!r}"
-    return all(c.passed for c in matches)
-
-
 def test_ipc_demo_claims(cluster):
     report = run_demo(DEMO, cluster)
     try:
-        assert check(report, "POST /calculate returned 200 with 6 mul 7 = 42")
-        assert check(report, "POST /calculate/async returned 202")
-        assert check(report, "all 20 jobs of the burst completed")
-        assert check(report, "every job of the burst ran exactly once")
-        assert check(report, "workers shared the burst")
-        assert check(report, "gracefully deleted worker completed once")
-        assert check(report, "ran again and completed on another worker")
-        assert check(report, "ran again only after its lock expired")
-        assert check(report, "Ready pods after the kill")
-        assert check(report, "reached 4 Ready pods")
-        assert check(report, "queued jobs survived the Redis restart")
-        assert check(report, "completed after it")
+        assert check_passed(report, "POST /calculate returned 200 with 6 mul 7 = 42")
+        assert check_passed(report, "POST /calculate/async returned 202")
+        assert check_passed(report, "all 20 jobs of the burst completed")
+        assert check_passed(report, "every job of the burst ran exactly once")
+        assert check_passed(report, "workers shared the burst")
+        assert check_passed(report, "gracefully deleted worker completed once")
+        assert check_passed(report, "ran again and completed on another worker")
+        assert check_passed(report, "ran again only after its lock expired")
+        assert check_passed(report, "Ready pods after the kill")
+        assert check_passed(report, "reached 4 Ready pods")
+        assert check_passed(report, "queued jobs survived the Redis restart")
+        assert check_passed(report, "completed after it")
         others = [c for c in report.checks if SPEED_CHECK not in c.description]
         assert all(c.passed for c in others), [c for c in others if not c.passed]
 

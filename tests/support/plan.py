@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import List
+from typing import List, Sequence
 
 from demos.console import Console
 from demos.framework import run_demo
@@ -28,3 +28,12 @@ def plan_commands(demo) -> List[str]:
 
 def readme_text(folder: str) -> str:
     return (ROOT / folder / "README.md").read_text(encoding="utf-8")
+
+
+def assert_in_order(commands: Sequence[str], fragments: Sequence[str]) -> None:
+    """Assert that each fragment is in a command after the previous fragment's."""
+    position = 0
+    for fragment in fragments:
+        matches = [i for i, c in enumerate(commands) if fragment in c and i >= position]
+        assert matches, f"{fragment!r} missing after command {position}"
+        position = matches[0] + 1
