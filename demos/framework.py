@@ -1,4 +1,4 @@
-"""What every demo shares: prerequisites, cluster, images, apply, verdict, cleanup.
+"""The steps every demo shares: prerequisites, cluster, images, apply, cleanup.
 
 A demo module defines a ``Demo`` subclass and a module-level ``DEMO``; the
 ``make demo-NAME`` and ``make clean-NAME`` targets find it by module name.
@@ -137,7 +137,7 @@ def clean_demo(demo: Demo, settings: Settings) -> None:
     ctx = Context(settings)
     if not ctx.kube.reachable():
         raise ClusterUnreachable(
-            f"kubectl context {settings.context} does not answer, so there is "
+            f"kubectl context {settings.context} does not respond, so there is "
             "nothing to clean up: the profile is stopped (make up starts it) or "
             "deleted (make down already removed everything)"
         )
@@ -150,7 +150,7 @@ class PrerequisiteError(RuntimeError):
 
 
 class ClusterUnreachable(RuntimeError):
-    """The demos' kubectl context does not answer."""
+    """The demos' kubectl context does not respond."""
 
 
 FAILURES = (CommandError, WaitTimeout, PrerequisiteError, ClusterUnreachable)

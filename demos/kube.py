@@ -163,7 +163,7 @@ class Kube:
         )
 
     def reachable(self) -> bool:
-        """Return whether the context's API server answers (True in plan mode)."""
+        """Return whether the context's API server responds (True in plan mode)."""
         if self.plan:
             return True
         try:
