@@ -46,7 +46,7 @@ def _looks_numeric(text: str) -> bool:
 
 
 class Report:
-    """What a demo measured and checked; ``passed`` is the verdict."""
+    """The measurements and checks of one demo run; ``passed`` is the verdict."""
 
     def __init__(self, demo: str) -> None:
         self.demo = demo

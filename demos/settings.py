@@ -38,6 +38,7 @@ class Settings:
             )
         # minikube names the kubectl context after the profile.
         self.context = env.get("CONTEXT") or self.profile
+
         self.cpus = _positive_int(env, "CPUS", 2, 2, errors)
         self.memory_mb = _positive_int(env, "MEMORY", 4096, MIN_MEMORY_MB, errors)
         self.kubernetes_version = env.get("K8S_VERSION") or KUBERNETES_VERSION
@@ -49,6 +50,7 @@ class Settings:
                 f"{KUBERNETES_VERSION}"
             )
         self.driver = env.get("DRIVER") or "docker"
+
         self.pause = (env.get("PAUSE") or "auto").strip().lower()
         if self.pause not in PAUSE_VALUES:
             errors.append(
@@ -57,6 +59,7 @@ class Settings:
             )
         self.plan = _flag(env.get("PLAN"))
         self.out_dir = env.get("OUT_DIR") or "out"
+
         if errors:
             raise ValueError("\n".join(errors))
 
