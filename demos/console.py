@@ -63,7 +63,7 @@ def format_command(argv: Sequence[str]) -> str:
     return " ".join(shlex.quote(arg) for arg in argv)
 
 
-def pause_wanted(knob: str | None, stdin: IO[str] | None = None) -> bool:
+def should_pause(knob: str | None, stdin: IO[str] | None = None) -> bool:
     """Decide whether to pause between steps.
 
     ``knob`` is the PAUSE setting: "0"/"no"/"false" never pauses, "1"/"yes"

@@ -10,7 +10,7 @@ import os
 from typing import List, Optional, Sequence
 
 from demos.cluster import Minikube
-from demos.console import Console, pause_wanted
+from demos.console import Console, should_pause
 from demos.kube import Kube
 from demos.prereq import find_problems, format_problems
 from demos.report import Report
@@ -26,7 +26,7 @@ class Context:
         self.settings = settings
         self.plan = settings.plan
         self.console = console or Console(
-            pause=pause_wanted(settings.pause) and not self.plan
+            pause=should_pause(settings.pause) and not self.plan
         )
         self.runner = Runner(self.console, plan=self.plan)
         self.kube = Kube(self.runner, settings.context)

@@ -121,16 +121,16 @@ class Kube:
         if self.plan:
             return None
         watch = Stopwatch()
-        gone = set(replaced)
+        replaced_names = set(replaced)
         last: List[Obj] = []
 
         def settled() -> bool:
             last[:] = self.pods(namespace, selector)
             active = [p for p in last if not p["metadata"].get("deletionTimestamp")]
             ready = ready_pod_names(active)
-            return (
-                len(active) == count and len(ready) == count and not gone & set(ready)
-            )
+            if len(active) != count or len(ready) != count:
+                return False
+            return not replaced_names & set(ready)
 
         try:
             wait_for(settled, f"{count} Ready pods ({selector})", timeout_s, interval_s)

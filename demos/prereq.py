@@ -156,10 +156,10 @@ def check_kubectl(settings: Settings, run: Exec) -> List[Problem]:
     except (ValueError, KeyError):
         return []
     client_minor = minor_of(client)
-    wanted_minor = minor_of(settings.kubernetes_version)
-    if client_minor is None or wanted_minor is None:
+    cluster_minor = minor_of(settings.kubernetes_version)
+    if client_minor is None or cluster_minor is None:
         return []
-    if abs(client_minor - wanted_minor) > 1:
+    if abs(client_minor - cluster_minor) > 1:
         return [
             _problem(
                 "kubectl",

@@ -34,8 +34,8 @@ def replicaset_sizes(ctx: Context) -> Dict[str, Tuple[int, int]]:
 
 def active_replicaset(sizes: Dict[str, Tuple[int, int]]) -> Optional[str]:
     """Return the only ReplicaSet that wants pods, or None mid-rollout."""
-    wanted = [name for name, (spec, _) in sizes.items() if spec > 0]
-    return wanted[0] if len(wanted) == 1 else None
+    active = [name for name, (spec, _) in sizes.items() if spec > 0]
+    return active[0] if len(active) == 1 else None
 
 
 def rollout_done(sizes: Dict[str, Tuple[int, int]], replicas: int) -> Optional[str]:

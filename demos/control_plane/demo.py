@@ -83,7 +83,7 @@ class ControlPlaneDemo(Demo):
         ctx.kube.run(["get", "nodes", "-o", "wide"])
         ctx.kube.run(["get", "nodes", "-o", NODE_COLUMNS])
         nodes = ctx.kube.get_json(["get", "nodes"])["items"]
-        ctx.console.note("The kubelet is no pod but a systemd service on the node:")
+        ctx.console.note("The kubelet is not a pod but a systemd service on the node:")
         kubelet_state = self.service_state(ctx, "kubelet")
         runtime = PLAN_RUNTIME_SERVICE
         if nodes:

@@ -8,7 +8,7 @@ import pytest
 
 from demos import prereq
 from demos.cluster import host_is_running, parse_image_ids
-from demos.console import Console, format_command, pause_wanted
+from demos.console import Console, format_command, should_pause
 from demos.kube import pod_is_ready, pod_owner, ready_pod_names, waiting_reasons
 from demos.report import Report, format_table
 from demos.settings import Settings
@@ -138,13 +138,13 @@ def test_report_without_checks_not_passed():
     assert not Report("x").passed
 
 
-def test_pause_wanted_knob_values():
+def test_should_pause_knob_values():
     tty = io.StringIO()
     tty.isatty = lambda: True
-    assert not pause_wanted("0", tty)
-    assert pause_wanted("1", io.StringIO())
-    assert pause_wanted("auto", tty)
-    assert not pause_wanted("auto", io.StringIO())
+    assert not should_pause("0", tty)
+    assert should_pause("1", io.StringIO())
+    assert should_pause("auto", tty)
+    assert not should_pause("auto", io.StringIO())
 
 
 def test_format_command_quotes_for_shell():

@@ -1,4 +1,4 @@
-"""Every probe of our images asks for something the app really provides."""
+"""Every probe of our images targets a route or module that the app provides."""
 
 import importlib
 import importlib.util

@@ -94,7 +94,8 @@ def test_our_images_fixed_tag_if_not_present(workload, container):
     image = container["image"]
     repository = image.rsplit(":", 1)[0]
     if repository not in OUR_REPOSITORIES:
-        assert ":" in image and not image.endswith(":latest"), "pin a third-party tag"
+        assert ":" in image, f"{image}: pin a third-party tag"
+        assert not image.endswith(":latest"), f"{image}: pin a tag other than latest"
         return
     assert image in OUR_IMAGES, f"{image} is not one of the tags in demos/images.py"
     assert container.get("imagePullPolicy") == "IfNotPresent"

@@ -40,7 +40,7 @@ def finite_json(value: Any) -> Any:
 
 
 def create_app(settings: Settings, shutdown: ShutdownState | None = None) -> ASGIApp:
-    """Build the ASGI app; pass the server's ShutdownState so /readyz sees a drain."""
+    """Build the ASGI app. Pass the server's ShutdownState for /readyz to report."""
     if shutdown is None:
         shutdown = ShutdownState()
     store = RedisStore(settings)

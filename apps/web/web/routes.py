@@ -106,6 +106,6 @@ class Endpoints:
         return json_response(content)
 
     async def read_metrics(self, request: Request) -> Response:
-        """Expose the metrics in the format the scraper's Accept header asks for."""
+        """Expose the metrics in the format the Accept header requests."""
         encoder, content_type = choose_encoder(request.headers.get("accept", ""))
         return Response(encoder(self.metrics.registry), media_type=content_type)

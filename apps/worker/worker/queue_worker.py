@@ -137,9 +137,10 @@ class QueueWorker(Worker):
     def _check_stopped(self, attempt: int) -> None:
         """Cancel the main task again if the first cancel after a signal was lost.
 
-        On Python 3.11 a cancel that arrives as a Redis reply completes can be
-        dropped (see worker.cancellation); the worker then kept polling after
-        SIGTERM until the kubelet killed it. A second cancel has always ended it.
+        On Python 3.11 a cancel that arrives just as a Redis reply completes can
+        be dropped (see worker.cancellation). The worker then kept polling after
+        SIGTERM until the kubelet killed it, and in every case seen a second
+        cancel ended it.
         """
         if self.main_task is None or self.main_task.done():
             return

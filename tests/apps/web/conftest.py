@@ -212,7 +212,7 @@ def build_env(overrides: Dict[str, str]) -> Dict[str, str]:
 
 @pytest.fixture
 def start_web(tmp_path: Path) -> Iterator[Callable[..., WebProcess]]:
-    """Start `python -m web` with extra env vars and wait until /livez answers."""
+    """Start `python -m web` with extra env vars and wait until /livez returns 200."""
     require(
         Path("/proc/self/stat").exists(),
         "/proc not found: the server tests read process CPU time from Linux procfs",
